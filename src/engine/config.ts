@@ -116,3 +116,11 @@ export interface Dataset {
   inputs: Float64Array;
   targets: Float64Array;
 }
+
+/** A unit as a file writes it: `h[2]`, or just `y` for a layer of one unit; `bias` for BIAS. */
+export function unitName(layers: readonly { name: string; size: number }[], layer: number,
+  unit: number): string {
+  if (unit === BIAS) return 'bias';
+  const { name, size } = layers[layer];
+  return size === 1 ? name : `${name}[${unit + 1}]`;
+}
