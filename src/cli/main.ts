@@ -25,6 +25,8 @@ options:
 `;
 
 const GRADCHECK_TOLERANCE = 1e-6;
+/** Larger networks print a summary; `--json` still gives every weight. */
+const MAX_LISTED_WEIGHTS = 64;
 
 /** A problem to report as FILE:LINE:COL and exit with. */
 class CliError extends Error {
@@ -157,7 +159,6 @@ function train(options: Options): number {
   const progress = !options.json && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
   const lossHistory: number[] = [];
   const valLossHistory: number[] = [];
-  const reportEvery = Math.max(1, Math.ceil(totalEpochs / 10));
   const started = performance.now();
   let epochLossSum = 0;
   let epochRows = 0;
@@ -170,7 +171,7 @@ function train(options: Options): number {
     const validation = trainer.validationLoss();
     if (validation !== undefined) valLossHistory.push(validation);
     const epoch = lossHistory.length;
-    if (!options.json && (epoch === 1 || epoch % reportEvery === 0 || epoch === totalEpochs)) {
+    if (!options.json && (isReportedEpoch(epoch) || epoch === totalEpochs)) {
       progress?.clear();
       const valText = validation !== undefined ? `  validation ${formatNumber(validation)}` : '';
       process.stdout.write(`epoch ${String(epoch).padStart(6)}  loss ${formatNumber(lossHistory[epoch - 1])}${valText}\n`);
@@ -242,6 +243,16 @@ function train(options: Options): number {
   process.stdout.write(
     `trained ${trainer.stepCount.toLocaleString('en-US')} steps in ${formatDuration(seconds)}` +
     ` (${seconds.toFixed(2)} s, ${speed} steps/s)\n\nweights:\n`);
+  if (weights.length > MAX_LISTED_WEIGHTS) {
+    process.stdout.write(`  ${weights.length.toLocaleString('en-US')} weights; \`--json\` lists them all. ` +
+      `Mean |w| by layer:\n`);
+    for (let layer = 1; layer < config.layers.length; layer++) {
+      const own = weights.filter((_, index) => network.idAt(index).layer === layer);
+      const meanAbs = own.reduce((sum, w) => sum + Math.abs(w.value), 0) / own.length;
+      process.stdout.write(`  ${config.layers[layer].name.padEnd(12)} ${formatNumber(meanAbs)}\n`);
+    }
+    return 0;
+  }
   const nameWidth = Math.max(...weights.map((w) => `${w.from} -> ${w.to}`.length));
   const labelWidth = Math.max(0, ...weights.map((w) => (w.label ? w.label.length + 2 : 0)));
   for (const weight of weights) {
@@ -251,6 +262,13 @@ function train(options: Options): number {
     process.stdout.write(`  ${label}${name} ${value}   Δw ${formatNumber(weight.delta)}\n`);
   }
   return 0;
+}
+
+/** Epochs 1, 2, 5, 10, 20, 50, …: a falling loss reads well on that scale. */
+function isReportedEpoch(epoch: number): boolean {
+  const decade = 10 ** Math.floor(Math.log10(epoch));
+  const leading = epoch / decade;
+  return leading === 1 || leading === 2 || leading === 5;
 }
 
 function describeRun(config: NetworkConfig, data: LoadedData, totalSteps: number): string {

@@ -36,7 +36,7 @@ export function parseCsv(text: string): CsvTable {
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,
-    }) as ParsedRecord[];
+    }) as unknown as ParsedRecord[];
   } catch (error) {
     const line = Number((error as { lines?: number }).lines) || 1;
     const reason = error instanceof Error ? error.message : String(error);
