@@ -97,6 +97,7 @@ export interface NetworkConfig {
 
 /** Defaults for statements a file leaves out (documented in the README). */
 export const DEFAULTS = {
+  loss: 'mse' as LossName,
   batch: 32,
   epochs: 100,
   seed: 1,
