@@ -290,7 +290,8 @@ function runGradcheck(options: Options): number {
       ` (back-propagation ${worst.analytic.toExponential(6)}, central difference ${worst.numeric.toExponential(6)})`
     : '';
   process.stdout.write(
-    `checked ${result.checked} weights of ${doc.name ?? config.name} on one mini-batch\n` +
+    `checked ${result.checked} weights of ${doc.name ?? config.name} on one mini-batch` +
+    (result.skippedAtKinks > 0 ? ` (${result.skippedAtKinks} at a relu corner left out)` : '') + '\n' +
     `largest relative error ${result.maxRelativeError.toExponential(3)}${where}\n`);
   if (result.maxRelativeError > GRADCHECK_TOLERANCE) {
     throw new CliError(options.file, 1, 1,
