@@ -5,8 +5,8 @@
 //   adam:      m ← β1 m + (1 − β1) g;  v ← β2 v + (1 − β2) g²;  t ← t + 1
 //              m̂ = m / (1 − β1^t);  v̂ = v / (1 − β2^t);  Δw = −lr · m̂ / (sqrt(v̂) + eps)
 //
-// and then w ← w + Δw. With recording on, Δw is kept per weight and ‖g‖₂ per layer, in the same
-// pass over the parameters.
+// and then w ← w + Δw. Δw is read far less often than steps are taken, so it is derived when
+// asked for (fillDelta) wherever the rule allows.
 
 import type { OptimizerConfig } from './config';
 import type { Kernels } from './kernels';
@@ -51,57 +51,46 @@ export class Optimizer {
   }
 
   /**
-   * One update of every parameter. `layerEnds[l]` is where layer l's parameters end (layer l
-   * starts where l − 1 ends; layerEnds[0] = 0). When `record` is true, Δw goes to `delta` and
-   * the gradient norm of layer l to `gradNorms[l − 1]`.
+   * One update of every parameter in params[0, end). Δw of sgd and momentum can be derived after
+   * the fact (fillDelta); adam's cannot, so with `keepAdamDelta` it is written to `delta` here.
    */
-  apply(params: Float64Array, grad: Float64Array, delta: Float64Array, gradNorms: Float64Array,
-    layerEnds: Int32Array, record: boolean): void {
-    const last = layerEnds.length - 1;
-    if (record) {
-      for (let l = 1; l <= last; l++) {
-        gradNorms[l - 1] = Math.sqrt(this.applyRange(params, grad, delta, layerEnds[l - 1],
-          layerEnds[l], true));
-      }
-    } else {
-      this.applyRange(params, grad, delta, 0, layerEnds[last], false);
-    }
+  apply(params: Float64Array, grad: Float64Array, delta: Float64Array, end: number,
+    keepAdamDelta: boolean): void {
+    this.applyRange(params, grad, delta, 0, end, keepAdamDelta);
     this.updates++;
   }
 
-  /** Updates params[start, end); returns Σ g² over the range when recording, else 0. */
+  /**
+   * Writes the last update's Δw into `delta`: −lr·g for sgd (the very number that was added to
+   * w), the velocity for momentum (likewise); for adam, what apply kept.
+   */
+  fillDelta(grad: Float64Array, delta: Float64Array, end: number): void {
+    if (this.rule === Rule.Sgd) {
+      const lr = this.lr;
+      for (let k = 0; k < end; k++) delta[k] = -lr * grad[k];
+    } else if (this.rule === Rule.Momentum) {
+      delta.set(this.firstMoment.subarray(0, end));
+    }
+  }
+
+  /** Updates params[start, end). */
   private applyRange(params: Float64Array, grad: Float64Array, delta: Float64Array,
-    start: number, end: number, record: boolean): number {
+    start: number, end: number, keepAdamDelta: boolean): void {
     const lr = this.lr;
-    let sumSquares = 0;
     switch (this.rule) {
       case Rule.Sgd:
-        if (record) {
-          for (let k = start; k < end; k++) {
-            const g = grad[k];
-            const step = -lr * g;
-            sumSquares += g * g;
-            delta[k] = step;
-            params[k] += step;
-          }
-        } else {
-          for (let k = start; k < end; k++) params[k] -= lr * grad[k];
-        }
-        return sumSquares;
+        // w − lr·g is bit for bit w + (−lr·g), the Δw fillDelta reports.
+        for (let k = start; k < end; k++) params[k] -= lr * grad[k];
+        return;
 
       case Rule.Momentum: {
         const beta = this.beta1, velocity = this.firstMoment;
         for (let k = start; k < end; k++) {
-          const g = grad[k];
-          const step = beta * velocity[k] - lr * g;
+          const step = beta * velocity[k] - lr * grad[k];
           velocity[k] = step;
           params[k] += step;
-          if (record) {
-            sumSquares += g * g;
-            delta[k] = step;
-          }
         }
-        return sumSquares;
+        return;
       }
 
       case Rule.Adam: {
@@ -118,12 +107,9 @@ export class Optimizer {
           v[k] = vk;
           const step = -lr * (mk / correction1) / (Math.sqrt(vk / correction2) + eps);
           params[k] += step;
-          if (record) {
-            sumSquares += g * g;
-            delta[k] = step;
-          }
+          if (keepAdamDelta) delta[k] = step;
         }
-        return sumSquares;
+        return;
       }
     }
   }

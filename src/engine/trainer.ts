@@ -43,17 +43,21 @@ export interface TrainerOptions {
 export class Trainer {
   readonly network: Network;
   readonly config: NetworkConfig;
-  /** false: bare speed; `delta` and `layerGradNorms` are then not kept up to date. */
+  /**
+   * Keep what the displays read after a step. Δw and the layer norms are derived from the last
+   * step's gradient when read, so this only matters for adam, whose Δw must be kept as it is
+   * applied; false is bare speed.
+   */
   record: boolean;
   readonly stepsPerEpoch: number;
   /** D: the configured batch size, capped at the number of training rows. */
   readonly batchSize: number;
   /** ∂E/∂w of the last step (mean over its mini-batch), params layout. */
   readonly dEdw: Float64Array;
-  /** Δw = w(t+1) − w(t) of the last step, params layout (kept while `record` is on). */
-  readonly delta: Float64Array;
-  /** Index l − 1 holds ‖∂E/∂(W_l, b_l)‖₂ of the last step (kept while `record` is on). */
-  readonly layerGradNorms: Float64Array;
+  private readonly deltaBuffer: Float64Array;
+  private readonly normBuffer: Float64Array;
+  /** Whether deltaBuffer and normBuffer describe the last step. */
+  private derivedFresh = false;
 
   private readonly train: Dataset;
   private readonly validation: Dataset | undefined;
@@ -101,11 +105,38 @@ export class Trainer {
     this.space = new Workspace(network, this.batchSize);
     this.compiled = options.compile === false ? undefined : compilePass(network, this.loss);
     this.dEdw = kernels.allocate(network.paramCount);
-    this.delta = kernels.allocate(network.paramCount);
-    this.layerGradNorms = kernels.allocate(network.sizes.length - 1);
+    this.deltaBuffer = kernels.allocate(network.paramCount);
+    this.normBuffer = kernels.allocate(network.sizes.length - 1);
     this.shuffleRng = new Random(config.seed).stream('shuffle');
     this.order = new Int32Array(train.n);
     for (let row = 0; row < train.n; row++) this.order[row] = row;
+  }
+
+  /**
+   * Δw = w(t+1) − w(t) of the last step, params layout (for adam, kept while `record` is on).
+   * The buffer is reused: copy it to keep it past the next step.
+   */
+  get delta(): Float64Array {
+    this.deriveRecords();
+    return this.deltaBuffer;
+  }
+
+  /** Index l − 1 holds ‖∂E/∂(W_l, b_l)‖₂ of the last step. The buffer is reused. */
+  get layerGradNorms(): Float64Array {
+    this.deriveRecords();
+    return this.normBuffer;
+  }
+
+  private deriveRecords(): void {
+    if (this.derivedFresh) return;
+    const ends = this.network.layerEnds, grad = this.dEdw;
+    this.optimizer.fillDelta(grad, this.deltaBuffer, ends[ends.length - 1]);
+    for (let l = 1; l < ends.length; l++) {
+      let sumSquares = 0;
+      for (let k = ends[l - 1]; k < ends[l]; k++) sumSquares += grad[k] * grad[k];
+      this.normBuffer[l - 1] = Math.sqrt(sumSquares);
+    }
+    this.derivedFresh = true;
   }
 
   /** Steps done. */
@@ -152,8 +183,9 @@ export class Trainer {
     if (!Number.isFinite(loss)) this.diverged(cursor, rows, loss);
 
     if (this.compiled === undefined) network.backward(space, rows, this.dEdw);
-    this.optimizer.apply(network.params, this.dEdw, this.delta, this.layerGradNorms,
-      network.layerEnds, this.record);
+    this.optimizer.apply(network.params, this.dEdw, this.deltaBuffer,
+      network.layerEnds[network.layerEnds.length - 1], this.record);
+    this.derivedFresh = false;
 
     this.steps++;
     this.lastStepLoss = loss;
