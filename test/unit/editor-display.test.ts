@@ -82,7 +82,8 @@ describe('the lens over a weight line', () => {
   });
 
   it('says when the file has changed since the session started', () => {
-    assert.equal(edgeLensTitle({ value: 0.4, dEdw: 1, delta: -0.5 }, { ...context, fileChanged: true }),
+    const changed = { ...context, fileChanged: true };
+    assert.equal(edgeLensTitle({ value: 0.4, dEdw: 1, delta: -0.5 }, changed),
       'Δw −0.5 · ∂E/∂w 1 · step 1,532 · file changed since');
   });
 

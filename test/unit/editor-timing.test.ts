@@ -22,12 +22,14 @@ describe('lineChanges', () => {
   it('changes each number inside its own line', () => {
     const after = 'weights\n  w_a: x -> h[1] 1.80829\n  w_b: x -> h[2] 0.682485\n# end\n';
     const changes = lineChanges(before, after);
-    assert.deepEqual(changes.map((change) => before.slice(change.start, change.end)), ['0.15', '-0.27']);
+    const replaced = changes.map((change) => before.slice(change.start, change.end));
+    assert.deepEqual(replaced, ['0.15', '-0.27']);
     assert.equal(applyChanges(before, changes), after);
   });
 
   it('inserts added lines in one piece after the changed ones', () => {
-    const after = 'weights\n  w_a: x -> h[1] 2\n  w_b: x -> h[2] -0.27\n  bias -> h[1] 0.5\n# end\n';
+    const after = 'weights\n  w_a: x -> h[1] 2\n  w_b: x -> h[2] -0.27\n'
+      + '  bias -> h[1] 0.5\n# end\n';
     const changes = lineChanges(before, after);
     assert.equal(changes.length, 2);
     assert.deepEqual(changes[1], { start: before.indexOf('# end'), end: before.indexOf('# end'),
@@ -108,7 +110,7 @@ describe('RefreshPacer', () => {
     assert.equal(pacer.delayUntilAllowed(), 600, 'unanswered, it should wait out the second');
     clock.now = 5300;
     pacer.answered();
-    assert.equal(pacer.delayUntilAllowed(), 320, 'answered, it should leave the editor time to draw');
+    assert.equal(pacer.delayUntilAllowed(), 320, 'answered, the editor should have time to draw');
     clock.now = 5620;
     assert.equal(pacer.delayUntilAllowed(), 0);
     pacer.dispose();
