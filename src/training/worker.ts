@@ -2,6 +2,7 @@
 // in short slices so that pause and stop are seen promptly, and reports what each step did in
 // batched progress messages, at most about 30 a second however fast the engine runs.
 
+import * as os from 'node:os';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { NetworkConfig } from '../engine/config';
 import { DataError, loadData, type LoadedData } from '../engine/data/load';
@@ -330,7 +331,23 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The editor's threads come first: on Linux a thread has its own nice value, and priority 0 in
+ * os.setPriority means the calling thread, so this lowers only the training thread. Where that is
+ * not allowed, training simply runs at the normal priority.
+ */
+function yieldToTheEditor(): void {
+  try {
+    os.setPriority(0, TRAINING_NICENESS);
+  } catch {
+    // Not permitted on this system; nothing else to do.
+  }
+}
+
+const TRAINING_NICENESS = 10;
+
 if (parentPort) {
+  yieldToTheEditor();
   const loop = new TrainingLoop(parentPort);
   parentPort.on('message', (message: HostToWorker) => loop.handle(message));
 }
