@@ -20,4 +20,7 @@ export async function run(workbench, step) {
     await workbench.waitForOutput('activated');
   });
   await workbench.screenshot('extension-log');
+
+  // Leave the layout as it was found: the scenarios after this one share the workbench's state.
+  await step('the panel hides again', () => workbench.hidePanel());
 }

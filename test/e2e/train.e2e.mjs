@@ -13,6 +13,8 @@ export async function run(workbench, step) {
   const { page } = workbench;
 
   await step('editor shows tutorial.nnspec', async () => {
+    // Every weight line must be on screen for its lens to be drawn.
+    await workbench.hidePanel();
     await workbench.openFile('tutorial.nnspec');
     await workbench.waitForEditorText('network tutorial');
   });

@@ -149,6 +149,17 @@ export function createWorkbench(page, { screenshotFolder, scenario }) {
         .waitFor({ timeout });
     },
 
+    /**
+     * Hides the panel (Output, Problems, …) when it is open. The workbench remembers its layout
+     * from one page load to the next, and an open panel leaves the editor fewer lines to draw.
+     */
+    async hidePanel() {
+      const panel = page.locator('.part.panel');
+      if (!(await panel.isVisible())) return;
+      await workbench.runCommand('View: Hide Panel');
+      await panel.waitFor({ state: 'hidden', timeout: 10_000 });
+    },
+
     /** Saves a screenshot of the whole workbench; returns its path. */
     async screenshot(name) {
       shotCount += 1;
