@@ -83,7 +83,8 @@ const PEER_NOTES: Record<WorkloadId, string> = {
 
 const OURS_NOTE = 'ours: the engine\'s Trainer, mini-batch SGD as the spec defines it, float64, '
   + 'shuffle off (no peer reshuffles). "recording" is the same with the Trainer\'s record on: '
-  + 'Δw and each layer\'s gradient norm kept after every step, as the displays need.';
+  + 'Δw and each layer\'s gradient norm read after every step, more often than any display reads '
+  + 'them.';
 
 interface WorkloadResult {
   workload: Workload;
