@@ -60,11 +60,7 @@ export function lossAndGradient(loss: Loss, activation: Activation, z: Float64Ar
   if (activation === Activation.Softmax) {
     for (let row = 0, start = 0; row < rows; row++, start += size) {
       const end = start + size;
-      let max = -Infinity;
-      for (let k = start; k < end; k++) if (z[k] > max) max = z[k];
-      let sumExp = 0;
-      for (let k = start; k < end; k++) sumExp += Math.exp(z[k] - max);
-      const logNorm = max + Math.log(sumExp);
+      const logNorm = logSumExp(z, start, end);
       let targetSum = 0;
       for (let k = start; k < end; k++) {
         const r = targets[k];
@@ -99,11 +95,7 @@ export function lossOnly(loss: Loss, activation: Activation, z: Float64Array, y:
   if (activation === Activation.Softmax) {
     for (let row = 0, start = 0; row < rows; row++, start += size) {
       const end = start + size;
-      let max = -Infinity;
-      for (let k = start; k < end; k++) if (z[k] > max) max = z[k];
-      let sumExp = 0;
-      for (let k = start; k < end; k++) sumExp += Math.exp(z[k] - max);
-      const logNorm = max + Math.log(sumExp);
+      const logNorm = logSumExp(z, start, end);
       for (let k = start; k < end; k++) total -= targets[k] * (z[k] - logNorm);
     }
     return total;
@@ -113,4 +105,13 @@ export function lossOnly(loss: Loss, activation: Activation, z: Float64Array, y:
     total += r * softplus(-t) + (1 - r) * softplus(t);
   }
   return total;
+}
+
+/** ln Σ_k exp(z_k) over z[start, end), shifted by the largest z so that no exp overflows. */
+function logSumExp(z: Float64Array, start: number, end: number): number {
+  let max = -Infinity;
+  for (let k = start; k < end; k++) if (z[k] > max) max = z[k];
+  let sumExp = 0;
+  for (let k = start; k < end; k++) sumExp += Math.exp(z[k] - max);
+  return max + Math.log(sumExp);
 }

@@ -75,9 +75,19 @@ function classOutputCount(params: GeneratorParams, outputSize: number): number |
     : `an output layer of ${classes} units, one per class`;
 }
 
-function setClass(data: Dataset, row: number, label: number): void {
-  if (data.nOut === 1) data.targets[row] = label;
-  else data.targets[row * data.nOut + label] = 1;
+/** n points in the plane, row r of class r mod `classes`, each placed by `place`. */
+function pointsInClasses(n: number, classes: number, outputSize: number,
+  place: (row: number, label: number) => [number, number]): Dataset {
+  const data = allocate(n, 2, classOutputCount({ classes }, outputSize) as number);
+  for (let row = 0; row < n; row++) {
+    const label = row % classes;
+    const [x, y] = place(row, label);
+    data.inputs[row * 2] = x;
+    data.inputs[row * 2 + 1] = y;
+    if (data.nOut === 1) data.targets[row] = label;
+    else data.targets[row * data.nOut + label] = 1;
+  }
+  return data;
 }
 
 const xor: GeneratorInfo = {
@@ -146,16 +156,11 @@ const spiral: GeneratorInfo = {
     const classes = num(params, 'classes');
     const noise = num(params, 'noise');
     const turns = num(params, 'turns');
-    const data = allocate(n, 2, classOutputCount(params, outputSize) as number);
-    for (let row = 0; row < n; row++) {
-      const label = row % classes;
+    return pointsInClasses(n, classes, outputSize, (row, label) => {
       const t = (Math.floor(row / classes) + 0.5) / Math.ceil(n / classes);
       const angle = 2 * Math.PI * (turns * t + label / classes) + noise * rng.normal();
-      data.inputs[row * 2] = t * Math.cos(angle);
-      data.inputs[row * 2 + 1] = t * Math.sin(angle);
-      setClass(data, row, label);
-    }
-    return data;
+      return [t * Math.cos(angle), t * Math.sin(angle)];
+    });
   },
 };
 
@@ -173,16 +178,12 @@ const circles: GeneratorInfo = {
     const n = num(params, 'samples');
     const noise = num(params, 'noise');
     const factor = num(params, 'factor');
-    const data = allocate(n, 2, classOutputCount({ classes: 2 }, outputSize) as number);
-    for (let row = 0; row < n; row++) {
-      const label = row % 2;
+    return pointsInClasses(n, 2, outputSize, (_row, label) => {
       const radius = label === 1 ? factor : 1;
       const angle = 2 * Math.PI * rng.next();
-      data.inputs[row * 2] = radius * Math.cos(angle) + noise * rng.normal();
-      data.inputs[row * 2 + 1] = radius * Math.sin(angle) + noise * rng.normal();
-      setClass(data, row, label);
-    }
-    return data;
+      return [radius * Math.cos(angle) + noise * rng.normal(),
+        radius * Math.sin(angle) + noise * rng.normal()];
+    });
   },
 };
 
@@ -200,15 +201,10 @@ const gauss: GeneratorInfo = {
     const n = num(params, 'samples');
     const classes = num(params, 'classes');
     const noise = num(params, 'noise');
-    const data = allocate(n, 2, classOutputCount(params, outputSize) as number);
-    for (let row = 0; row < n; row++) {
-      const label = row % classes;
+    return pointsInClasses(n, classes, outputSize, (_row, label) => {
       const angle = (2 * Math.PI * label) / classes;
-      data.inputs[row * 2] = 2 * Math.cos(angle) + noise * rng.normal();
-      data.inputs[row * 2 + 1] = 2 * Math.sin(angle) + noise * rng.normal();
-      setClass(data, row, label);
-    }
-    return data;
+      return [2 * Math.cos(angle) + noise * rng.normal(), 2 * Math.sin(angle) + noise * rng.normal()];
+    });
   },
 };
 
