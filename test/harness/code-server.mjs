@@ -121,19 +121,10 @@ export function makeRunFolder(kind) {
   return fs.mkdtempSync(path.join(cache.runs, `${kind}-`));
 }
 
-/**
- * A copy of the repository's examples to open as the workspace, so that tests may edit files
- * freely; the guide's tutorial is added from the fixtures when examples/ lacks it.
- */
+/** A copy of the repository's examples to open as the workspace, so that tests may edit files. */
 export function prepareWorkspace(runFolder) {
   const workspace = path.join(runFolder, 'workspace');
-  const examples = path.join(repoRoot, 'examples');
-  fs.mkdirSync(workspace, { recursive: true });
-  if (fs.existsSync(examples)) fs.cpSync(examples, workspace, { recursive: true });
-  const tutorial = path.join(workspace, 'tutorial.nnspec');
-  if (!fs.existsSync(tutorial)) {
-    fs.copyFileSync(path.join(repoRoot, 'test', 'harness', 'fixtures', 'tutorial.nnspec'), tutorial);
-  }
+  fs.cpSync(path.join(repoRoot, 'examples'), workspace, { recursive: true });
   return workspace;
 }
 
