@@ -1,6 +1,7 @@
 // The Problems view for .nnspec files: every open spec is checked when it opens and again a
 // moment after the user stops typing, and its problems (with ranges and codes) replace the
 // previous ones. Closing a file clears its problems.
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { checkSpec } from '../spec/check';
 import type { Diagnostic as SpecDiagnostic, Range as SpecRange } from '../spec/types';
@@ -15,15 +16,34 @@ const CHECK_DELAY_MS = 250;
 /** What checking a document found: the spec's own problems, as the spec language reports them. */
 export type CheckResult = ReturnType<typeof checkSpec>;
 
-/**
- * Checks a document's current text; CSV files are found beside the file on disk.
- * FIXME: a spec that names a CSV file has it read and parsed whole on every check, on the
- * extension host's thread. The examples' files are a few kilobytes; a file of megabytes would
- * want its parse cached by modification time, which the spec language does not offer yet.
- */
+/** Checks a document's current text; CSV files are found beside the file on disk. */
 export function checkDocument(document: vscode.TextDocument): CheckResult {
-  const specPath = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
-  return checkSpec(document.getText(), specPath ? { specPath } : {});
+  if (document.uri.scheme !== 'file') return checkSpec(document.getText());
+  return checkSpec(document.getText(), { specPath: document.uri.fsPath, readFile: readDataFile });
+}
+
+/**
+ * Data files named by specs, read again only when their size or modification time changes: a
+ * spec is checked at every pause in typing, on the extension host's thread.
+ */
+const dataFiles = new Map<string, { modified: number; size: number; text: string }>();
+const MAX_DATA_FILES = 8;
+
+function readDataFile(absolutePath: string): string | undefined {
+  try {
+    const stat = fs.statSync(absolutePath);
+    const kept = dataFiles.get(absolutePath);
+    if (kept !== undefined && kept.modified === stat.mtimeMs && kept.size === stat.size) {
+      return kept.text;
+    }
+    const text = fs.readFileSync(absolutePath, 'utf8');
+    if (dataFiles.size >= MAX_DATA_FILES) dataFiles.clear();
+    dataFiles.set(absolutePath, { modified: stat.mtimeMs, size: stat.size, text });
+    return text;
+  } catch {
+    dataFiles.delete(absolutePath);
+    return undefined;
+  }
 }
 
 export function toVscodeRange(range: SpecRange): vscode.Range {

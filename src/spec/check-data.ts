@@ -209,6 +209,22 @@ function cellNumber(raw: string | undefined): number {
   return raw === undefined || raw.trim() === '' ? NaN : Number(raw);
 }
 
+/**
+ * The last table read from each CSV file, kept while the file's text is unchanged: an editor
+ * checks a spec at every pause in typing, and the data file rarely changes between two checks.
+ */
+const parsedCsvFiles = new Map<string, { text: string; table: CsvTable }>();
+const MAX_PARSED_CSV_FILES = 8;
+
+function parseCsvOnce(absolute: string, text: string): CsvTable {
+  const kept = parsedCsvFiles.get(absolute);
+  if (kept !== undefined && kept.text === text) return kept.table;
+  const table = parseCsv(text);
+  if (parsedCsvFiles.size >= MAX_PARSED_CSV_FILES) parsedCsvFiles.clear();
+  parsedCsvFiles.set(absolute, { text, table });
+  return table;
+}
+
 function checkCsv(doc: SpecDocument, data: Extract<SpecData, { kind: 'csv' }>,
   { report, shapeKnown, specPath, readFile }: DataContext): DataFacts {
   const named = [...(data.inputs ?? []), ...data.outputs];
@@ -237,7 +253,7 @@ function checkCsv(doc: SpecDocument, data: Extract<SpecData, { kind: 'csv' }>,
 
   let table: CsvTable;
   try {
-    table = parseCsv(text);
+    table = parseCsvOnce(absolute, text);
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     report('csv-syntax', data.fileRange, `\`${data.file}\` line ${error.line}: ${error.message}`);
