@@ -131,6 +131,7 @@ export async function run(workbench, step) {
     await workbench.runCommand('Backprop Lens: Stop Training');
     await statusBarItem(page, 'stopped').waitFor({ timeout: 10_000 });
     assert.equal(await paletteOffers(workbench, 'Backprop Lens: Stop Training'), false);
+    await workbench.waitForLens('stopped', 10_000);
   });
 
   await step('a typo in the file stops Train Network with FILE:LINE:COL', async () => {
@@ -138,6 +139,7 @@ export async function run(workbench, step) {
     await goToLineEnd(page, 6);
     await page.keyboard.type('d');
     await workbench.waitForEditorText('sigmoidd');
+    await workbench.waitForLens('file changed since', 10_000);
     await workbench.runCommand('Backprop Lens: Train Network');
     const toast = page.locator('.notifications-toasts', { hasText: 'long-run.nnspec:6:13' });
     await toast.waitFor({ timeout: 15_000 });
