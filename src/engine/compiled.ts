@@ -14,10 +14,13 @@ import type { Network } from './network';
 
 /**
  * Forward, loss and backward over rows order[first … first + rows − 1] of a data set: writes
- * ∂E/∂w (the mini-batch mean, with `scale` = 1/rows) into dEdw and returns Σ_d E_d.
+ * ∂E/∂w (the mini-batch mean, with `scale` = 1/rows) into dEdw and returns Σ_d E_d. Given
+ * `norms`, also writes ‖∂E/∂(W_l, b_l)‖₂ into norms[l − 1], summing the squares in params order
+ * as the trainer does, while the gradients are still in registers.
  */
 export type CompiledPass = (params: Float64Array, inputs: Float64Array, targets: Float64Array,
-  order: Int32Array, first: number, rows: number, scale: number, dEdw: Float64Array) => number;
+  order: Int32Array, first: number, rows: number, scale: number, dEdw: Float64Array,
+  norms: Float64Array | null) => number;
 
 /** Networks with more parameters than this train through the general path. */
 export const COMPILED_PARAM_LIMIT = 128;
@@ -66,7 +69,8 @@ export function passSource(network: Network, loss: Loss): string {
   const emit = (line: string): void => { lines.push(line); };
 
   emit('"use strict";');
-  emit('return function compiledPass(params, inputs, targets, order, first, rows, scale, dEdw) {');
+  emit('return function compiledPass(params, inputs, targets, order, first, rows, scale, dEdw, '
+    + 'norms) {');
   for (let k = 0; k < network.paramCount; k++) emit(`  const ${w(k)} = params[${k}];`);
   for (let k = 0; k < network.paramCount; k++) emit(`  let dEdw${k} = 0;`);
   emit('  let total = 0;');
@@ -152,6 +156,15 @@ export function passSource(network: Network, loss: Loss): string {
   }
   emit('  }');
   for (let k = 0; k < network.paramCount; k++) emit(`  dEdw[${k}] = dEdw${k};`);
+  emit('  if (norms !== null) {');
+  for (let l = 1; l <= last; l++) {
+    const squares = [];
+    for (let k = network.layerEnds[l - 1]; k < network.layerEnds[l]; k++) {
+      squares.push(`dEdw${k} * dEdw${k}`);
+    }
+    emit(`    norms[${l - 1}] = Math.sqrt(0 + ${squares.join(' + ')});`);
+  }
+  emit('  }');
   emit(loss === Loss.MeanSquared ? '  return 0.5 * total;' : '  return total;');
   emit('};');
   return lines.join('\n');

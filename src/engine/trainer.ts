@@ -58,6 +58,8 @@ export class Trainer {
   private readonly normBuffer: Float64Array;
   /** Whether deltaBuffer and normBuffer describe the last step. */
   private derivedFresh = false;
+  /** Whether the compiled pass already wrote the last step's norms. */
+  private normsFresh = false;
 
   private readonly train: Dataset;
   private readonly validation: Dataset | undefined;
@@ -131,10 +133,12 @@ export class Trainer {
     if (this.derivedFresh) return;
     const ends = this.network.layerEnds, grad = this.dEdw;
     this.optimizer.fillDelta(grad, this.deltaBuffer, ends[ends.length - 1]);
-    for (let l = 1; l < ends.length; l++) {
-      let sumSquares = 0;
-      for (let k = ends[l - 1]; k < ends[l]; k++) sumSquares += grad[k] * grad[k];
-      this.normBuffer[l - 1] = Math.sqrt(sumSquares);
+    if (!this.normsFresh) {
+      for (let l = 1; l < ends.length; l++) {
+        let sumSquares = 0;
+        for (let k = ends[l - 1]; k < ends[l]; k++) sumSquares += grad[k] * grad[k];
+        this.normBuffer[l - 1] = Math.sqrt(sumSquares);
+      }
     }
     this.derivedFresh = true;
   }
@@ -169,9 +173,11 @@ export class Trainer {
     const cursor = this.cursor;
     const rows = Math.min(this.batchSize, train.n - cursor);
     let total: number;
+    this.derivedFresh = false;
+    this.normsFresh = this.compiled !== undefined && this.record;
     if (this.compiled !== undefined) {
       total = this.compiled(network.params, train.inputs, train.targets, this.order, cursor, rows,
-        1 / rows, this.dEdw);
+        1 / rows, this.dEdw, this.record ? this.normBuffer : null);
     } else {
       gatherRows(train, this.order, cursor, rows, space.y[0], space.targets);
       network.forward(space, rows);
@@ -185,7 +191,6 @@ export class Trainer {
     if (this.compiled === undefined) network.backward(space, rows, this.dEdw);
     this.optimizer.apply(network.params, this.dEdw, this.deltaBuffer,
       network.layerEnds[network.layerEnds.length - 1], this.record);
-    this.derivedFresh = false;
 
     this.steps++;
     this.lastStepLoss = loss;

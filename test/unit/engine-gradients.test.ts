@@ -86,6 +86,8 @@ describe('engine gradients: back-propagation against central differences', () =>
         for (let k = 0; k < 12; k++) assert.equal(compiled.step(), general.step());
         assert.deepEqual(compiled.network.params, general.network.params);
         assert.deepEqual(compiled.dEdw, general.dEdw);
+        assert.deepEqual(compiled.layerGradNorms, general.layerGradNorms);
+        assert.deepEqual(compiled.delta, general.delta);
       });
     }
   }
