@@ -72,7 +72,7 @@ export function toolchainEnv(extra = {}) {
     fs.mkdirSync(folder, { recursive: true });
   }
   return {
-    ...process.env,
+    ...environmentOutsideNpm(),
     PATH: `${path.join(cache.node24, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: cache.node24,
     npm_config_cache: cache.npmCache,
@@ -82,6 +82,19 @@ export function toolchainEnv(extra = {}) {
     XDG_CACHE_HOME: cache.xdgCache,
     ...extra,
   };
+}
+
+/**
+ * The environment without what an `npm run` around us set: its npm_* settings (its user agent
+ * names Node 20, which code-server's install refuses) and NODE, which points at that Node.
+ */
+function environmentOutsideNpm() {
+  const environment = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^npm_/i.test(name) || name === 'NODE' || name === 'INIT_CWD') continue;
+    environment[name] = value;
+  }
+  return environment;
 }
 
 /** Why the cache cannot be used as it is, or undefined when it can. */
