@@ -290,7 +290,12 @@ function runGradcheck(options: Options): number {
       ` (back-propagation ${worst.analytic.toExponential(6)}, central difference ${worst.numeric.toExponential(6)})`
     : '';
   process.stdout.write(
-    `checked ${result.checked} weights of ${doc.name ?? config.name} on one mini-batch` +
+    `checked ${result.checked.toLocaleString('en-US')}` +
+    (result.total > result.checked + result.skippedAtKinks
+      ? ` of the ${result.total.toLocaleString('en-US')} weights of ${doc.name ?? config.name}` +
+        ' (a sample from every layer)'
+      : ` weights of ${doc.name ?? config.name}`) +
+    ' on one mini-batch' +
     (result.skippedAtKinks > 0 ? ` (${result.skippedAtKinks} at a relu corner left out)` : '') + '\n' +
     `largest relative error ${result.maxRelativeError.toExponential(3)}${where}\n`);
   if (result.maxRelativeError > GRADCHECK_TOLERANCE) {
@@ -332,5 +337,11 @@ export function main(argv: string[]): number {
     return 70;
   }
 }
+
+// A reader that goes away early (`nnspec train … | head`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 process.exitCode = main(process.argv.slice(2));

@@ -258,7 +258,8 @@ class Commands {
       }
       const worst = outcome.worst ? ` at ${weightName(doc, outcome.worst.id)}` : '';
       const summary = `largest relative error ${formatNumber(outcome.maxRelativeError, 3)}${worst} `
-        + `over ${formatCount(outcome.checked)} weights`;
+        + `over ${formatCount(outcome.checked)}`
+        + (outcome.total > outcome.checked ? ` of ${formatCount(outcome.total)}` : '') + ' weights';
       this.log.info(`${fileName}: gradient check ${summary} in ${milliseconds} ms`);
       if (outcome.maxRelativeError <= GRADIENT_CHECK_TOLERANCE) {
         void vscode.window.showInformationMessage(

@@ -220,6 +220,8 @@ export interface GradientCheckWorst {
 export interface GradientCheckOutcome {
   /** How many weights were compared. */
   checked: number;
+  /** How many weights the network has (a large one has a sample of them checked). */
+  total: number;
   maxRelativeError: number;
   worst?: GradientCheckWorst;
 }

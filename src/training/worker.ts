@@ -297,6 +297,7 @@ class TrainingLoop {
       const result = gradientCheck(this.config, this.data.train);
       const outcome: GradientCheckOutcome = {
         checked: result.checked,
+        total: result.total,
         maxRelativeError: result.maxRelativeError,
         ...(result.worst ? {
           worst: { id: result.worst.id, analytic: result.worst.analytic,

@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { BIAS, type Dataset, type NetworkConfig } from '../../src/engine/config';
-import { gradientCheck } from '../../src/engine/gradcheck';
+import { gradientCheck, weightsToCheck } from '../../src/engine/gradcheck';
+import { createNetwork } from '../../src/engine/network';
 import { DivergenceError, Trainer } from '../../src/engine/trainer';
 import {
   layersOf, makeConfig, makeData, maxRelativeDifference, numericGradient, referenceForward,
@@ -348,6 +349,26 @@ describe('engine: gradientCheck', () => {
       targets: Float64Array.from([1, 1]) };
     const result = gradientCheck(config, data);
     assert.ok(result.skippedAtKinks >= 2, `skipped ${result.skippedAtKinks}`);
+    assert.ok(result.maxRelativeError < 1e-6, `max relative error ${result.maxRelativeError}`);
+  });
+
+  it('checks a sample from every layer\'s weights and biases of a network past the limit', () => {
+    const config = makeConfig(layersOf(20, [30, 'tanh'], [4, 'softmax']),
+      { loss: 'cross_entropy', batch: 8 });
+    const network = createNetwork(config);
+    const chosen = weightsToCheck(network, 100);
+    assert.equal(new Set(chosen).size, chosen.length, 'a weight was chosen twice');
+    assert.ok(chosen.every((k) => k >= 0 && k < network.paramCount));
+    assert.ok(chosen.length >= 100 && chosen.length < 140, `${chosen.length} chosen`);
+    const groups = chosen.map((k) => {
+      const id = network.idAt(k);
+      return `${id.layer}:${id.from === BIAS ? 'bias' : 'weight'}`;
+    });
+    assert.deepEqual([...new Set(groups)].sort(), ['1:bias', '1:weight', '2:bias', '2:weight']);
+
+    const result = gradientCheck(config, makeData(16, 20, 4, 5, true), { maxWeights: 100 });
+    assert.equal(result.total, 20 * 30 + 30 + 30 * 4 + 4);
+    assert.equal(result.checked + result.skippedAtKinks, chosen.length);
     assert.ok(result.maxRelativeError < 1e-6, `max relative error ${result.maxRelativeError}`);
   });
 
