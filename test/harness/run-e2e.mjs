@@ -11,14 +11,10 @@ import {
   disposeRunFolder, launchBrowser, makeRunFolder, prepareWorkspace, runCleanups,
   screenshotFolder, startCodeServer, workbenchUrl,
 } from './code-server.mjs';
-import { assertInstalled, repoRoot } from './toolchain.mjs';
+import { assertInstalled, commandLine, repoRoot } from './toolchain.mjs';
 import { createWorkbench } from '../e2e/workbench.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
-};
+const { option } = commandLine();
 const vsix = path.resolve(option('--vsix', path.join(repoRoot, 'backprop-lens.vsix')));
 const only = option('--only', '');
 const timeoutSeconds = Number(option('--timeout', process.env.BACKPROP_LENS_TEST_TIMEOUT ?? 600));

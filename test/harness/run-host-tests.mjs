@@ -12,13 +12,9 @@ import {
   disposeRunFolder, launchBrowser, makeRunFolder, prepareWorkspace, remoteUri, runCleanups,
   screenshotFolder, startCodeServer, workbenchUrl,
 } from './code-server.mjs';
-import { assertInstalled, cache, repoRoot } from './toolchain.mjs';
+import { assertInstalled, cache, commandLine, repoRoot } from './toolchain.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
-};
+const { args, option } = commandLine();
 const useElectron = args.includes('--electron');
 const verbose = args.includes('--verbose');
 const timeoutSeconds = Number(option('--timeout', process.env.BACKPROP_LENS_TEST_TIMEOUT ?? 600));

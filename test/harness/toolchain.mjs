@@ -46,6 +46,16 @@ export const cache = {
 
 export { nodePackage };
 
+/** This script's arguments, and `option(name, fallback)`: the word after `name`, if any. */
+export function commandLine() {
+  const args = process.argv.slice(2);
+  const option = (name, fallback) => {
+    const at = args.indexOf(name);
+    return at >= 0 && at + 1 < args.length ? args[at + 1] : fallback;
+  };
+  return { args, option };
+}
+
 export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 /** A marker written after a step finished, holding the version it installed. */

@@ -5,31 +5,11 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BIAS, type WeightId } from '../../src/engine/config';
 import { checkSpec, parseSpec, writeBack } from '../../src/spec';
+import { GUIDE_TUTORIAL } from './format-examples';
 
-const TUTORIAL = `# One input, two sigmoid hidden units, one linear output.
-network tutorial
-
-layer x  1                # the first layer is the input: no activation
-layer h  2  sigmoid
-layer y  1  linear        # the last layer is the output
-
-loss       mse            # E = (r - y)^2 / 2, averaged over the mini-batch
-optimizer  sgd  lr=0.5
-batch      4
-epochs     3000
-seed       7
-
-data sine  samples=64  range=-3..3
-
-weights
-  w_a:  x    -> h[1]   0.15
-  w_b:  x    -> h[2]  -0.27
-        bias -> h[1]   0
-        bias -> h[2]   0
-  w_1:  h[1] -> y      0.40   # output weights
-  w_2:  h[2] -> y      0.45
-        bias -> y      0
-`;
+/** The guide's example with a comment after a weight, which write-back must keep. */
+const TUTORIAL = GUIDE_TUTORIAL.replace('h[1] -> y      0.40\n',
+  'h[1] -> y      0.40   # output weights\n');
 
 /** The text with every number replaced by `#`: what must not change. */
 function maskNumbers(text: string): string {
